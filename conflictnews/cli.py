@@ -1,0 +1,207 @@
+"""The ``conflictnews`` command: a thin shell around the package's functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="conflictnews")
+def main() -> None:
+    """ConflictNews: annotated armed-conflict news for entity and event extraction."""
+
+
+# -- validate ---------------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(["auto", "gold", "prediction"]), default="auto", show_default=True,
+              help="gold requires meta, clusters and all attributes; auto decides per document (meta present = gold).")
+@click.option("--max-problems", type=int, default=200, show_default=True, help="Print at most this many problems.")
+def validate(paths: tuple[Path, ...], kind: str, max_problems: int) -> None:
+    """Check documents against the schema version each declares (default: the whole corpus).
+
+    Exit status 1 on any problem, 0 when every document is clean.
+    """
+    from conflictnews.corpus import documents_dir
+    from conflictnews.validate import validate_paths
+
+    targets = list(paths) or [documents_dir()]
+    gold = None if kind == "auto" else kind == "gold"
+    problems, n = validate_paths(targets, gold=gold)
+    for p in problems[:max_problems]:
+        click.echo(str(p))
+    if len(problems) > max_problems:
+        click.echo(f"... {len(problems) - max_problems} more problem(s) not shown (--max-problems)")
+    if problems:
+        files = len({p.file for p in problems})
+        click.echo(f"{len(problems)} problem(s) in {files} file(s); {n} document(s) read.", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {n} document(s) valid.")
+
+
+# -- stats / show -------------------------------------------------------------------------------
+def _load_or_exit(paths: list[Path] | None = None):
+    from conflictnews.corpus import InvalidCorpus, load_documents
+
+    try:
+        return load_documents(paths)
+    except InvalidCorpus as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Counts by split, entity type, event type, role, attribute and meta field."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from conflictnews.stats import corpus_stats
+
+    s = corpus_stats(_load_or_exit(list(paths) or None))
+    if as_json:
+        click.echo(json.dumps(s, indent=2, ensure_ascii=False))
+        return
+    console = Console()
+    tot = s.pop("totals")
+    console.print("  ".join(f"{k}={v}" for k, v in tot.items()), style="bold")
+    for section, counts in s.items():
+        if not counts:
+            continue
+        t = Table(title=section, title_justify="left", show_header=False, box=None, padding=(0, 2))
+        for k, v in counts.items():
+            t.add_row(str(k), str(v))
+        console.print(t)
+
+
+@main.command()
+@click.argument("doc_id")
+@click.option("--markup", is_flag=True, help="Print the inline authoring markup instead of the coloured view.")
+def show(doc_id: str, markup: bool) -> None:
+    """Print one corpus document with its annotations highlighted."""
+    from rich.console import Console
+
+    docs = {d.id: d for d in _load_or_exit()}
+    if doc_id not in docs:
+        close = [d for d in docs if doc_id in d]
+        hint = f" Did you mean: {', '.join(close[:5])}?" if close else f" Known ids: {', '.join(list(docs)[:10])} ..."
+        click.echo(f"no document {doc_id!r} in the corpus.{hint}", err=True)
+        sys.exit(1)
+    doc = docs[doc_id]
+    if markup:
+        from conflictnews.markup import render
+
+        click.echo(render(doc.to_dict()), nl=False)
+        return
+    from conflictnews.show import render_document
+
+    Console().print(render_document(doc))
+
+
+# -- schema -------------------------------------------------------------------------------------
+@main.group()
+def schema() -> None:
+    """The annotation schema and the files generated from it."""
+
+
+@schema.command("build")
+@click.option("--version", "version", default=None, help="Schema version (default: every shipped version).")
+def schema_build(version: str | None) -> None:
+    """Regenerate reference.md and the JSON Schemas from schema.yaml."""
+    from conflictnews.schema import available_versions, load_schema
+    from conflictnews.schema.reference import write_artefacts
+
+    for v in [version] if version else available_versions():
+        for p in write_artefacts(load_schema(v)):
+            click.echo(f"wrote {p}")
+
+
+@schema.command("check")
+def schema_check() -> None:
+    """Exit 1 if the schema contradicts itself or a generated file is out of date."""
+    from conflictnews.schema import available_versions, load_schema
+    from conflictnews.schema.reference import stale_artefacts
+
+    bad = False
+    for v in available_versions():
+        s = load_schema(v)
+        for msg in s.consistency_problems():
+            click.echo(f"schema {v}: {msg}")
+            bad = True
+        for p in stale_artefacts(s):
+            click.echo(f"schema {v}: {p} is out of date -> run `conflictnews schema build`")
+            bad = True
+    if bad:
+        sys.exit(1)
+    click.echo(f"OK: schema versions {', '.join(available_versions())} consistent, generated files current.")
+
+
+# -- markup -------------------------------------------------------------------------------------
+@main.group()
+def markup() -> None:
+    """Inline authoring markup (*.cnm) <-> corpus JSON."""
+
+
+@markup.command("to-json")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--out-dir", type=click.Path(path_type=Path), default=None,
+              help="Write <id>.json here (default: the corpus documents folder).")
+@click.option("--force", is_flag=True, help="Overwrite existing documents.")
+def markup_to_json(sources: tuple[Path, ...], out_dir: Path | None, force: bool) -> None:
+    """Convert markup files to corpus documents, validating each before it is written."""
+    from conflictnews.corpus import documents_dir
+    from conflictnews.document import dumps
+    from conflictnews.markup import MarkupError, parse
+    from conflictnews.records import Record
+    from conflictnews.validate import validate_record
+
+    out = out_dir or documents_dir()
+    failed = False
+    for src in sources:
+        try:
+            doc = parse(src.read_text(encoding="utf-8"))
+        except (MarkupError, ValueError) as exc:
+            click.echo(f"{src}: {exc}", err=True)
+            failed = True
+            continue
+        target = out / f"{doc.get('id')}.json"
+        text = dumps(doc)
+        problems = validate_record(Record(json.loads(text), str(target), 1, text), gold="meta" in doc)
+        if problems:
+            failed = True
+            for p in problems:
+                click.echo(f"{src} -> {p}", err=True)
+            continue
+        if target.exists() and not force:
+            click.echo(f"{target} exists (use --force to overwrite)", err=True)
+            failed = True
+            continue
+        out.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {target}")
+    if failed:
+        sys.exit(1)
+
+
+@markup.command("from-json")
+@click.argument("document", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None, help="Output file (default: stdout).")
+def markup_from_json(document: Path, out: Path | None) -> None:
+    """Render a corpus document as editable markup."""
+    from conflictnews.markup import render
+
+    text = render(json.loads(document.read_text(encoding="utf-8")))
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+if __name__ == "__main__":
+    main()
