@@ -20,23 +20,24 @@ _COLOURS = {
 def render_document(doc: Document) -> Group:
     """The text with every mention coloured and labelled, then the events as a table."""
     text = Text()
-    labels_at: dict[int, list[str]] = {}
+    labels_at: dict[int, list[tuple[int, str]]] = {}
     styles: list[tuple[int, int, str]] = []
     for e in doc.entities:
         styles.append((e.start, e.end, f"on grey15 {_COLOURS.get(e.type, 'white')}"))
         tag = e.type if not e.cluster or e.cluster == e.id else f"{e.type}:{e.cluster}"
-        labels_at.setdefault(e.end, []).append(f"[{e.id} {tag}]")
+        labels_at.setdefault(e.end, []).append((e.start, f"[{e.id} {tag}]"))
     for v in doc.events:
         t = v.trigger
         styles.append((t.start, t.end, "bold underline"))
-        labels_at.setdefault(t.end, []).append(f"[{v.id} {v.type}]")
+        labels_at.setdefault(t.end, []).append((t.start, f"[{v.id} {v.type}]"))
     pos = 0
     offsets: dict[int, int] = {}
     for i, ch in enumerate(doc.text):
         offsets[i] = len(text)
         text.append(ch)
         if i + 1 in labels_at:
-            for lab in labels_at[i + 1]:
+            # Inner spans (later start) are labelled before the spans that contain them.
+            for _, lab in sorted(labels_at[i + 1], key=lambda x: -x[0]):
                 text.append(lab, style="dim italic")
         pos = i
     offsets[pos + 1] = len(text)

@@ -219,14 +219,14 @@ def _check_semantics(d: dict, text: str, schema: Schema, gold: bool, add) -> Non
                 "coreferent mentions share one type: fix the type or split the cluster")
 
     # Crossing (non-nested) overlaps between entity mentions.
-    ordered = sorted(spans.items())
+    ordered = sorted(spans.items(), key=lambda kv: (kv[0][0], -kv[0][1]))
     for a in range(len(ordered)):
         (s1, e1), (_, p1) = ordered[a]
         for b in range(a + 1, len(ordered)):
             (s2, e2), (_, p2) = ordered[b]
             if s2 >= e1:
                 break
-            if e2 > e1:
+            if s2 > s1 and e2 > e1:
                 add(p2, f"span {s2}..{e2} crosses the span {s1}..{e1} at {fmt_path(p1)}",
                     "mentions may nest but not cross: fix one of the boundaries")
 

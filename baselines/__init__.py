@@ -1,0 +1,1 @@
+"""Extractors that predict ConflictNews documents, from rules to trained models."""
