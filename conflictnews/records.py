@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from json.decoder import scanstring
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ class Record:
             return self.line
         try:
             lines = value_lines(self.source_text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return self.line
         p = tuple(path)
         while p and p not in lines:
@@ -119,8 +120,12 @@ _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
+@lru_cache(maxsize=16)
 def value_lines(text: str) -> dict[Path_, int]:
-    """Map each JSON value's path to its 0-based line offset from the start of ``text``."""
+    """Map each JSON value's path to its 0-based line offset from the start of ``text``.
+
+    Cached: a record with many problems is walked once.
+    """
     out: dict[Path_, int] = {}
     _walk(text, _WS.match(text, 0).end(), (), out)
     return out

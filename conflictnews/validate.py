@@ -292,7 +292,7 @@ def _check_semantics(d: dict, text: str, schema: Schema, gold: bool, add) -> Non
             add(path + ("attributes", "count"), f"{vtype} events carry no count", "remove attributes.count")
         elif isinstance(count, dict):
             _check_count(count, path + ("attributes", "count"), add)
-        if vt.has_count and has_count_arg and not isinstance(count, dict):
+        if gold and vt.has_count and has_count_arg and not isinstance(count, dict):
             add(path + ("attributes", "count"), "the event has a Count argument but no normalised count",
                 "set attributes.count to {value, qualifier, high} for the Count argument")
         cl = v.get("cluster")

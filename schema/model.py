@@ -251,6 +251,11 @@ def _expand(raw: dict) -> dict:
     return raw
 
 
+def schema_from_yaml(raw: dict) -> Schema:
+    """Build a :class:`Schema` from the parsed YAML (filler groups resolved)."""
+    return Schema.model_validate(_expand(raw))
+
+
 def load_schema(version: str | None = None) -> Schema:
     """Load one shipped schema version (the latest when ``version`` is None).
 
@@ -267,8 +272,7 @@ def _load(v: str) -> Schema:
         raise UnknownSchemaVersion(
             f"schema version {v!r} is not shipped; known versions: {', '.join(available_versions())}"
         )
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    schema = Schema.model_validate(_expand(raw))
+    schema = schema_from_yaml(yaml.safe_load(path.read_text(encoding="utf-8")))
     if schema.version != v:
         raise ValueError(f"{path}: declares version {schema.version} but lives in folder {v}")
     return schema
