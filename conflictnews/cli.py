@@ -104,6 +104,105 @@ def show(doc_id: str, markup: bool) -> None:
     Console().print(render_document(doc))
 
 
+@main.command()
+@click.option("--exceptions", "exceptions_path", type=click.Path(path_type=Path), default=None,
+              help="Reviewed exceptions (default: corpus/check_exceptions.yaml).")
+@click.option("--all", "show_all", is_flag=True, help="Also list the findings that exceptions explain.")
+def check(exceptions_path: Path | None, show_all: bool) -> None:
+    """Consistency checks across the corpus: type conflicts, unannotated repeats, ignored triggers.
+
+    Exit 1 while any finding is not explained by an exception with its reason.
+    """
+    from conflictnews.checks import load_exceptions, partition, run_checks
+    from conflictnews.corpus import corpus_dir
+
+    docs = _load_or_exit()
+    path = exceptions_path or corpus_dir() / "check_exceptions.yaml"
+    try:
+        exceptions = load_exceptions(path)
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    unexplained, explained, stale = partition(run_checks(docs), exceptions)
+    for f in unexplained:
+        click.echo(f"{f.check}: {f.key!r}{' in ' + f.doc if f.doc else ''}: {f.detail}")
+    if show_all:
+        for f in explained:
+            click.echo(f"explained {f.check}: {f.key!r}{' in ' + f.doc if f.doc else ''}")
+    for x in stale:
+        click.echo(f"warning: exception no longer matches anything: {x.check} {x.key!r} {x.doc or ''}", err=True)
+    click.echo(f"{len(unexplained)} unexplained finding(s), {len(explained)} explained by {path.name}; "
+               f"{len(docs)} document(s).")
+    if unexplained:
+        sys.exit(1)
+
+
+@main.group()
+def splits() -> None:
+    """Train/dev/test splits: grouped by real-world event, stratified, frozen per corpus version."""
+
+
+@splits.command("assign")
+@click.option("--write", is_flag=True, help="Write meta.split into the documents and the split lists.")
+@click.option("--bump", default=None, help="New corpus version; required when the frozen test list would change.")
+@click.option("--seed", default=2026, show_default=True)
+def splits_assign(write: bool, bump: str | None, seed: int) -> None:
+    """Propose (and with --write, apply) the split assignment."""
+    import yaml
+
+    from conflictnews.corpus import corpus_dir, documents_dir
+    from conflictnews.document import dumps
+    from conflictnews.splits import SPLITS, assign_splits, stratum, write_split_lists
+
+    docs = _load_or_exit()
+    pinned = {d.id: d.meta["split"] for d in docs if (d.meta or {}).get("provenance") == "published-news"}
+    assignment = assign_splits(docs, seed=seed, pinned=pinned)
+    from collections import Counter
+
+    counts = Counter(assignment.values())
+    click.echo("  ".join(f"{s}={counts[s]} ({counts[s] / len(docs):.0%})" for s in SPLITS))
+    by_stratum: dict = {}
+    for d in docs:
+        by_stratum.setdefault(stratum(d), Counter())[assignment[d.id]] += 1
+    for st, c in sorted(by_stratum.items()):
+        click.echo(f"  {st[0]:12s} {st[1]:13s} " + " ".join(f"{s}={c[s]}" for s in SPLITS))
+    if not write:
+        return
+    sdir = corpus_dir() / "splits"
+    version_file = sdir / "version.yaml"
+    old = yaml.safe_load(version_file.read_text()) if version_file.is_file() else {}
+    old_test = set()
+    if (sdir / "test.txt").is_file():
+        old_test = {x.strip() for x in (sdir / "test.txt").read_text().splitlines() if x.strip() and not x.startswith("#")}
+    new_test = {i for i, s in assignment.items() if s == "test"}
+    version = bump or old.get("corpus_version") or "0.1.0"
+    if old_test and old_test != new_test and not bump:
+        click.echo(f"the test list of corpus {old.get('corpus_version')} would change: pass --bump NEW_VERSION", err=True)
+        sys.exit(1)
+    for d in docs:
+        if d.meta.get("split") != assignment[d.id]:
+            path = documents_dir() / f"{d.id}.json"
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw["meta"]["split"] = assignment[d.id]
+            path.write_text(dumps(raw), encoding="utf-8")
+    write_split_lists(assignment, sdir, version)
+    click.echo(f"wrote meta.split and {sdir}/ (corpus {version})")
+
+
+@splits.command("check")
+def splits_check() -> None:
+    """Exit 1 if an event spans two splits or meta.split disagrees with the frozen lists."""
+    from conflictnews.corpus import corpus_dir
+    from conflictnews.splits import check_splits
+
+    problems = check_splits(_load_or_exit(), corpus_dir() / "splits")
+    for p in problems:
+        click.echo(p.message)
+    if problems:
+        sys.exit(1)
+    click.echo("OK: splits consistent with the frozen lists; no event in two splits.")
+
+
 # -- schema -------------------------------------------------------------------------------------
 @main.group()
 def schema() -> None:
