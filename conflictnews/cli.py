@@ -203,6 +203,113 @@ def splits_check() -> None:
     click.echo("OK: splits consistent with the frozen lists; no event in two splits.")
 
 
+@main.command()
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 if CARD.md's generated blocks are out of date.")
+@click.option("--card", "card_path", type=click.Path(path_type=Path), default=None, help="Default: CARD.md of the checkout.")
+def card(check_only: bool, card_path: Path | None) -> None:
+    """Regenerate the figures in CARD.md (corpus statistics) from the corpus."""
+    from conflictnews.card import fill, stats_markdown
+    from conflictnews.corpus import corpus_dir
+    from conflictnews.stats import corpus_stats
+
+    docs = _load_or_exit()
+    by_split = {s: corpus_stats([d for d in docs if d.meta.get("split") == s]) for s in ("train", "dev", "test")}
+    sections = {"corpus-stats": stats_markdown(corpus_stats(docs), by_split)}
+    path = card_path or corpus_dir().parent / "CARD.md"
+    old = path.read_text(encoding="utf-8")
+    try:
+        new = fill(old, sections)
+    except ValueError as exc:
+        click.echo(f"{path}: {exc}", err=True)
+        sys.exit(1)
+    if check_only:
+        if new != old:
+            click.echo(f"{path} is out of date: run `conflictnews card`", err=True)
+            sys.exit(1)
+        click.echo(f"OK: {path} is current.")
+        return
+    path.write_text(new, encoding="utf-8")
+    click.echo(f"wrote {path}")
+
+
+@main.group()
+def release() -> None:
+    """The Hugging Face release folder: build, verify, push."""
+
+
+def _corpus_version() -> str:
+    import yaml
+
+    from conflictnews.corpus import corpus_dir
+
+    v = corpus_dir() / "splits" / "version.yaml"
+    return (yaml.safe_load(v.read_text()) or {}).get("corpus_version", "0.0.0") if v.is_file() else "0.0.0"
+
+
+@release.command("build")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("release"), show_default=True)
+def release_build(out: Path) -> None:
+    """Write README.md (card + metadata), Parquet files per config and split, and manifest.json."""
+    from conflictnews.corpus import corpus_dir
+    from conflictnews.release import build_release
+    from conflictnews.schema import load_schema
+
+    docs = _load_or_exit()
+    versions = {d.schema_version for d in docs}
+    if len(versions) != 1:
+        click.echo(f"documents declare several schema versions {sorted(versions)}: migrate them first", err=True)
+        sys.exit(1)
+    card_text = (corpus_dir().parent / "CARD.md").read_text(encoding="utf-8")
+    r = build_release(docs, out, schema=load_schema(versions.pop()), card_text=card_text,
+                      corpus_version=_corpus_version())
+    click.echo(f"wrote {out}: {r.documents} documents, {len(r.files)} files; left out (not redistributable): "
+               f"{', '.join(r.excluded) or 'none'}")
+
+
+@release.command("verify")
+@click.argument("folder", type=click.Path(path_type=Path))
+def release_verify(folder: Path) -> None:
+    """Check every file of a release against its manifest (sha256, presence, counts)."""
+    from conflictnews.release import verify_release
+
+    problems = verify_release(folder)
+    for p in problems:
+        click.echo(p)
+    if problems:
+        sys.exit(1)
+    click.echo(f"OK: {folder} matches its manifest.")
+
+
+@release.command("push")
+@click.option("--repo-id", required=True, help="Hub dataset repository, e.g. org/conflictnews.")
+@click.option("--revision", default=None, help="Branch or tag to push to.")
+@click.option("--folder", type=click.Path(path_type=Path), default=Path("release"), show_default=True)
+@click.option("--yes", is_flag=True, help="Really upload (default: a dry run that lists what would be uploaded).")
+def release_push(repo_id: str, revision: str | None, folder: Path, yes: bool) -> None:
+    """Upload a verified release folder with huggingface_hub (token from HF_TOKEN)."""
+    from conflictnews.release import verify_release
+
+    problems = verify_release(folder)
+    if problems:
+        click.echo("refusing to push a release that does not verify:\n" + "\n".join(problems), err=True)
+        sys.exit(1)
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    for p in files:
+        click.echo(f"{'upload' if yes else 'would upload'} {p.relative_to(folder)} ({p.stat().st_size:,} bytes)")
+    if not yes:
+        click.echo(f"dry run: {len(files)} files for {repo_id}{'@' + revision if revision else ''}; pass --yes to upload.")
+        return
+    from huggingface_hub import HfApi
+
+    api = HfApi()
+    api.create_repo(repo_id, repo_type="dataset", exist_ok=True)
+    if revision:
+        api.create_branch(repo_id, repo_type="dataset", branch=revision, exist_ok=True)
+    api.upload_folder(repo_id=repo_id, repo_type="dataset", folder_path=str(folder), revision=revision,
+                      commit_message=f"ConflictNews release {_corpus_version()}")
+    click.echo(f"pushed {len(files)} files to {repo_id}")
+
+
 # -- schema -------------------------------------------------------------------------------------
 @main.group()
 def schema() -> None:

@@ -251,10 +251,11 @@ def _check_semantics(d: dict, text: str, schema: Schema, gold: bool, add) -> Non
             continue
         attrs = v.get("attributes") if isinstance(v.get("attributes"), dict) else {}
         if gold:
-            for name in schema.event_attributes:
-                if name in vt.attributes and name not in attrs:
-                    vals = ", ".join(schema.event_attributes[name].values)
-                    add(path + ("attributes",), f"missing attribute {name!r}", f"set {name} to one of {vals}")
+            for name in vt.attributes:
+                if name not in attrs:
+                    fix = (f"set {name} to one of {', '.join(schema.event_attributes[name].values)}"
+                           if name in schema.event_attributes else "set count to {value, qualifier, high}, or null")
+                    add(path + ("attributes",), f"missing attribute {name!r}", fix)
         has_count_arg = False
         args = v.get("arguments") if isinstance(v.get("arguments"), list) else []
         pairs: dict[tuple[str, str], int] = {}
