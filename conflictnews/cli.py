@@ -215,6 +215,14 @@ def card(check_only: bool, card_path: Path | None) -> None:
     docs = _load_or_exit()
     by_split = {s: corpus_stats([d for d in docs if d.meta.get("split") == s]) for s in ("train", "dev", "test")}
     sections = {"corpus-stats": stats_markdown(corpus_stats(docs), by_split)}
+    da, db = _agreement_dirs()
+    if da.is_dir() and db.is_dir() and any(db.glob("*.json")):
+        from conflictnews.agreement import agreement_markdown, compute_agreement
+
+        a_docs = _load_or_exit([da])
+        b_ids = {p.stem for p in db.glob("*.json")}
+        sections["agreement"] = agreement_markdown(
+            compute_agreement([d for d in a_docs if d.id in b_ids], _load_or_exit([db])))
     path = card_path or corpus_dir().parent / "CARD.md"
     old = path.read_text(encoding="utf-8")
     try:
@@ -308,6 +316,33 @@ def release_push(repo_id: str, revision: str | None, folder: Path, yes: bool) ->
     api.upload_folder(repo_id=repo_id, repo_type="dataset", folder_path=str(folder), revision=revision,
                       commit_message=f"ConflictNews release {_corpus_version()}")
     click.echo(f"pushed {len(files)} files to {repo_id}")
+
+
+def _agreement_dirs() -> tuple[Path, Path]:
+    from conflictnews.corpus import corpus_dir
+
+    return corpus_dir() / "agreement" / "a", corpus_dir() / "agreement" / "b"
+
+
+@main.command()
+@click.option("--a", "a_dir", type=click.Path(path_type=Path), default=None, help="First annotation (default corpus/agreement/a).")
+@click.option("--b", "b_dir", type=click.Path(path_type=Path), default=None, help="Second annotation (default corpus/agreement/b).")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), default=None, help="Write every figure as JSON.")
+def agreement(a_dir: Path | None, b_dir: Path | None, json_out: Path | None) -> None:
+    """Inter-annotator agreement: entity, trigger, argument F1 (harness) and Cohen's kappa on types."""
+    from conflictnews.agreement import agreement_markdown, compute_agreement
+
+    da, db = _agreement_dirs()
+    a_docs = _load_or_exit([a_dir or da])
+    b_docs = _load_or_exit([b_dir or db])
+    try:
+        ag = compute_agreement(a_docs, b_docs)
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(agreement_markdown(ag))
+    if json_out:
+        json_out.write_text(json.dumps(ag.to_dict(), indent=2) + "\n", encoding="utf-8")
 
 
 # -- schema -------------------------------------------------------------------------------------
