@@ -383,6 +383,60 @@ def schema_check() -> None:
     click.echo(f"OK: schema versions {', '.join(available_versions())} consistent, generated files current.")
 
 
+@schema.command("migrate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--to", "target", required=True, help="Target schema version.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Write migrated documents here (default: a dry run that only reports).")
+@click.option("--in-place", is_flag=True, help="Rewrite the documents where they are.")
+@click.option("--strict", is_flag=True, help="Exit 1 when an annotation has no counterpart in the target version.")
+def schema_migrate(paths: tuple[Path, ...], target: str, out_dir: Path | None, in_place: bool, strict: bool) -> None:
+    """Move documents to another schema version, with a report of every change and loss."""
+    from conflictnews.corpus import documents_dir
+    from conflictnews.document import dumps
+    from conflictnews.records import ReadProblem, Record, read_records
+    from conflictnews.schema.migrate import migrate_document
+    from conflictnews.validate import iter_paths, validate_record
+
+    if out_dir and in_place:
+        click.echo("use --out or --in-place, not both", err=True)
+        sys.exit(2)
+    lost = failed = 0
+    for f in iter_paths(list(paths) or [documents_dir()]):
+        for rec in read_records(f):
+            if isinstance(rec, ReadProblem) or not isinstance(rec.data, dict):
+                click.echo(f"{f}: cannot migrate an unreadable document; run `conflictnews validate {f}`", err=True)
+                failed += 1
+                continue
+            try:
+                doc, rep = migrate_document(rec.data, target)
+            except ValueError as exc:
+                click.echo(f"{f}: {exc}", err=True)
+                failed += 1
+                continue
+            text = dumps(doc)
+            problems = validate_record(Record(doc, str(f), 1, text), gold="meta" in doc)
+            status = "lossless" if rep.lossless else f"{len(rep.lost)} annotation(s) without counterpart"
+            click.echo(f"{rep.doc}: {rep.source} -> {rep.target}: {len(rep.changes)} change(s), {status}")
+            for line in rep.changes:
+                click.echo(f"  changed {line}")
+            for line in rep.lost:
+                click.echo(f"  LOST {line}")
+            lost += len(rep.lost)
+            if problems:
+                failed += 1
+                for p in problems:
+                    click.echo(f"  invalid after migration: {p}", err=True)
+                continue
+            if in_place:
+                Path(f).write_text(text, encoding="utf-8")
+            elif out_dir:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                (out_dir / f"{rep.doc}.json").write_text(text, encoding="utf-8")
+    if failed or (strict and lost):
+        sys.exit(1)
+
+
 # -- markup -------------------------------------------------------------------------------------
 @main.group()
 def markup() -> None:

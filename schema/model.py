@@ -119,6 +119,7 @@ class Schema(_Strict):
     name: str
     version: str
     released: str
+    status: Literal["released", "draft"] = "released"
     description: str
     entity_attributes: dict[str, EntityAttribute]
     entity_types: list[EntityType]
@@ -226,8 +227,13 @@ def available_versions() -> list[str]:
     return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
 
 
-def latest_version() -> str:
-    return available_versions()[-1]
+def latest_version(*, include_drafts: bool = False) -> str:
+    """The newest released version (drafts are loadable by name, never the default)."""
+    versions = available_versions()
+    if include_drafts:
+        return versions[-1]
+    released = [v for v in versions if _load(v).status == "released"]
+    return released[-1]
 
 
 class UnknownSchemaVersion(LookupError):

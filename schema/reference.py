@@ -27,6 +27,9 @@ def render_reference(schema: Schema) -> str:
     add("")
     add(_cell(schema.description))
     add("")
+    if schema.status == "draft":
+        add("**Draft version**: loadable by name, never the default; the corpus is not annotated under it yet.")
+        add("")
     add("Read this with the annotation guidelines (`schema/GUIDELINES.md`), which settle span "
         "boundaries and the hard cases. Examples mark the mention or trigger in `[brackets]`.")
     add("")
