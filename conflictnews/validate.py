@@ -18,7 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from conflictnews.records import ReadProblem, Record, read_records
-from conflictnews.schema import Schema, UnknownSchemaVersion, available_versions, load_schema
+from conflictnews.schema import Schema, UnknownSchemaVersion, latest_version, load_schema
 from conflictnews.schema.jsonschema import document_json_schema
 
 
@@ -97,7 +97,7 @@ def validate_record(rec: Record, *, gold: bool, seen_ids: dict[str, str] | None 
     version = d.get("schema_version")
     if not isinstance(version, str):
         add(("schema_version",), "missing or not a string",
-            f"declare the schema version the annotation follows, e.g. \"{available_versions()[-1]}\"")
+            f"declare the schema version the annotation follows, e.g. \"{latest_version()}\"")
         return problems
     try:
         schema = load_schema(version)
