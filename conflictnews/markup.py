@@ -22,6 +22,8 @@ for writing and reviewing annotation by hand: offsets are computed, never typed.
   ``h=CLUSTER`` (event coreference); ``NEGATIVE``; ``REPORTED``/``HYPOTHETICAL``/``GENERIC``/
   ``ACTUAL`` (or ``polarity=``/``modality=``); ``count=40``, ``count=40:AT_LEAST``,
   ``count=20-30`` (RANGE). Unset polarity and modality take the schema's defaults.
+* Entity clusters and event clusters are separate namespaces that must not share a name (the
+  validator refuses ``c=medina`` next to ``h=medina``): name event clusters after the event.
 """
 
 from __future__ import annotations
