@@ -96,8 +96,12 @@ def ignored_triggers(docs: list[Document]) -> list[Finding]:
     out = []
     for d in docs:
         spans = {(v.trigger.start, v.trigger.end) for v in d.events}
+        # Inside a longer trigger ('air strikes') or a name ('Ceasefire Monitoring Committee') a
+        # trigger word is not a separate event mention.
+        hosts = list(spans) + [(e.start, e.end) for e in d.entities if e.attributes.get("level") == "NAM"]
         for w in sorted(words):
-            missed = [(a, b) for a, b in _occurrences(d.text, w, ignore_case=True) if (a, b) not in spans]
+            missed = [(a, b) for a, b in _occurrences(d.text, w, ignore_case=True)
+                      if (a, b) not in spans and not any(x <= a and b <= y for x, y in hosts)]
             if missed:
                 ctx = d.text[max(0, missed[0][0] - 30):missed[0][1] + 30].replace("\n", " ")
                 out.append(Finding("trigger-ignored", w, d.id,
