@@ -2,8 +2,8 @@
 
 * Every document carries ``meta.event_key`` (the real-world event it reports). All documents with
   one key go to one split, so no event is seen in training and tested on.
-* Groups are stratified by (region, main event family) and dealt to the split furthest below its
-  target share in that stratum, in a seeded order, so the assignment is reproducible.
+* Groups are stratified by (region, main event family) and dealt, in a seeded order, to the split
+  furthest below its target share overall and in that stratum, so the assignment is reproducible.
 * The assignment is written once per corpus version into ``corpus/splits/<split>.txt`` and each
   document's ``meta.split``; ``corpus/splits/version.yaml`` records the corpus version and the
   sha256 of the test list, so the test list changes only together with a version bump.
@@ -73,9 +73,12 @@ def assign_splits(docs: Iterable[Document], *, seed: int = 2026, pinned: dict[st
             n_st = sum(per_stratum[st].values()) + len(members)
             n_all = sum(total.values()) + len(members)
 
-            def deficit(split: str) -> tuple[float, float, str]:
-                return (per_stratum[st][split] - targets[split] * n_st,
-                        total[split] - targets[split] * n_all, split)
+            def deficit(split: str) -> tuple[float, str]:
+                # Below target overall and within the stratum, relative to the target share; the
+                # overall term keeps small strata from all landing in the largest split.
+                overall = (total[split] - targets[split] * n_all) / targets[split]
+                local = (per_stratum[st][split] - targets[split] * n_st) / targets[split]
+                return (overall + 0.5 * local, split)
 
             split = min(SPLITS, key=deficit)
             for d in members:
