@@ -498,5 +498,16 @@ def markup_from_json(document: Path, out: Path | None) -> None:
         click.echo(text, nl=False)
 
 
+def _register() -> None:
+    """Commands whose code lives in the design's other top-level folders."""
+    from conflictnews.eval.cli import compare, score
+
+    main.add_command(score)
+    main.add_command(compare)
+
+
+_register()
+
+
 if __name__ == "__main__":
     main()
