@@ -204,10 +204,13 @@ def splits_check() -> None:
 
 
 @main.command()
-@click.option("--check", "check_only", is_flag=True, help="Exit 1 if CARD.md's generated blocks are out of date.")
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 if a generated block is out of date.")
 @click.option("--card", "card_path", type=click.Path(path_type=Path), default=None, help="Default: CARD.md of the checkout.")
-def card(check_only: bool, card_path: Path | None) -> None:
-    """Regenerate the figures in CARD.md (corpus statistics) from the corpus."""
+@click.option("--leaderboard", "leaderboard_path", type=click.Path(path_type=Path),
+              default=Path("runs/benchmark/leaderboard.json"), show_default=True,
+              help="Leaderboard written by `conflictnews benchmark`; its block is left as it is when absent.")
+def card(check_only: bool, card_path: Path | None, leaderboard_path: Path) -> None:
+    """Regenerate the figures in CARD.md (statistics, agreement, leaderboard) and README's leaderboard."""
     from conflictnews.card import fill, stats_markdown
     from conflictnews.corpus import corpus_dir
     from conflictnews.stats import corpus_stats
@@ -223,21 +226,34 @@ def card(check_only: bool, card_path: Path | None) -> None:
         b_ids = {p.stem for p in db.glob("*.json")}
         sections["agreement"] = agreement_markdown(
             compute_agreement([d for d in a_docs if d.id in b_ids], _load_or_exit([db])))
+    if leaderboard_path.is_file():
+        from conflictnews.baselines.benchmark import leaderboard_markdown, load_leaderboard
+
+        sections["leaderboard"] = leaderboard_markdown(load_leaderboard(leaderboard_path))
     path = card_path or corpus_dir().parent / "CARD.md"
-    old = path.read_text(encoding="utf-8")
-    try:
-        new = fill(old, sections)
-    except ValueError as exc:
-        click.echo(f"{path}: {exc}", err=True)
+    targets = [(path, sections)]
+    readme = path.parent / "README.md"
+    if card_path is None and readme.is_file() and "leaderboard" in sections:
+        targets.append((readme, {"leaderboard": sections["leaderboard"]}))
+    stale = False
+    for target, secs in targets:
+        old = target.read_text(encoding="utf-8")
+        try:
+            new = fill(old, secs)
+        except ValueError as exc:
+            click.echo(f"{target}: {exc}", err=True)
+            sys.exit(1)
+        if check_only:
+            if new != old:
+                click.echo(f"{target} is out of date: run `conflictnews card`", err=True)
+                stale = True
+            continue
+        target.write_text(new, encoding="utf-8")
+        click.echo(f"wrote {target}")
+    if stale:
         sys.exit(1)
     if check_only:
-        if new != old:
-            click.echo(f"{path} is out of date: run `conflictnews card`", err=True)
-            sys.exit(1)
-        click.echo(f"OK: {path} is current.")
-        return
-    path.write_text(new, encoding="utf-8")
-    click.echo(f"wrote {path}")
+        click.echo(f"OK: {', '.join(str(t) for t, _ in targets)} current.")
 
 
 @main.group()
@@ -500,10 +516,13 @@ def markup_from_json(document: Path, out: Path | None) -> None:
 
 def _register() -> None:
     """Commands whose code lives in the design's other top-level folders."""
+    from conflictnews.baselines.cli import baseline, benchmark
     from conflictnews.eval.cli import compare, score
 
     main.add_command(score)
     main.add_command(compare)
+    main.add_command(baseline)
+    main.add_command(benchmark)
 
 
 _register()
