@@ -27,10 +27,12 @@ def release_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def offline_hf(tmp_path_factory):
+    """A fresh, empty cache (passed explicitly: `datasets` reads its cache settings at import time,
+    and a stale cache of an older build would hide a broken release) and no network."""
     home = tmp_path_factory.mktemp("hf_home")
     old = {k: os.environ.get(k) for k in ("HF_HOME", "HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE")}
     os.environ.update(HF_HOME=str(home), HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
-    yield
+    yield str(home / "datasets")
     for k, v in old.items():
         if v is None:
             os.environ.pop(k, None)
@@ -50,7 +52,7 @@ def test_documents_config_round_trips(release_dir, offline_hf):
     schema = load_schema()
     docs = {d.id: d for d in load_documents()}
     redistributable = {i for i, d in docs.items() if d.meta["redistributable"]}
-    ds = load_dataset(str(release_dir), "documents")
+    ds = load_dataset(str(release_dir), "documents", cache_dir=offline_hf)
     seen = set()
     for split, part in ds.items():
         assert part.features["entities"].feature["type"].names == schema.entity_labels  # ClassLabel survives
@@ -65,7 +67,7 @@ def test_documents_config_round_trips(release_dir, offline_hf):
 def test_ner_config_loads_with_bio_classlabels(release_dir, offline_hf):
     from datasets import load_dataset
 
-    ner = load_dataset(str(release_dir), "ner")
+    ner = load_dataset(str(release_dir), "ner", cache_dir=offline_hf)
     for split, part in ner.items():
         names = part.features["ner_tags"].feature.names
         assert names[0] == "O" and "B-GPE" in names and "I-ARMED_GROUP" in names
