@@ -202,3 +202,14 @@ def parse_count(phrase: str) -> dict[str, Any] | None:
             qual = q
             break
     return {"value": value, "qualifier": qual, "high": None}
+
+
+def best_role(vt: Any, entity_type: str, roles: Sequence[str], scores: Sequence[float], threshold: float) -> str | None:
+    """The highest-scoring role above ``threshold`` that the schema lets ``entity_type`` fill for
+    event type ``vt`` (labels the schema does not know, such as NONE, are never chosen)."""
+    best, best_s = None, threshold
+    for role, score in zip(roles, scores):
+        if role in vt.roles and entity_type in vt.roles[role] and score > best_s:
+            best, best_s = role, score
+    return best
+

@@ -15,7 +15,7 @@ import numpy as np
 from conflictnews.document import Document
 from conflictnews.schema import load_schema
 
-from .base import Extractor, RawEvent, build_prediction
+from .base import Extractor, RawEvent, best_role, build_prediction
 from .features import (Lexicon, Sentence, entity_layers, lexicon_tags, sentence_tags, sentences, token_features,
                        trigger_spans)
 from .rules import count_of, pair_keys
@@ -310,11 +310,8 @@ class Sklearn(Extractor):
                         if scores.ndim == 1:
                             scores = np.stack([-scores, scores], 1)
                         for (k, _), row in zip(feats, scores):
-                            etype = ents[k][2]
-                            best, best_s = None, row[classes.index("NONE")] if "NONE" in classes else 0.0
-                            for ci, role in enumerate(classes):
-                                if role != "NONE" and role in vt.roles and etype in vt.roles[role] and row[ci] > best_s:
-                                    best, best_s = role, row[ci]
+                            none = row[classes.index("NONE")] if "NONE" in classes else 0.0
+                            best = best_role(vt, ents[k][2], classes, row, none)
                             if best:
                                 raw.arguments.append((best, k))
                     raw.count = count_of(doc.text, ents, raw) if vt.has_count else None

@@ -19,7 +19,7 @@ import numpy as np
 from conflictnews.document import Document
 from conflictnews.schema import load_schema
 
-from .base import Extractor, RawEvent, build_prediction
+from .base import Extractor, RawEvent, best_role, build_prediction
 from .features import casing, entity_layers, sentence_tags, sentences, trigger_spans
 from .rules import count_of, pair_keys
 from .sklearn_model import viterbi_bio
@@ -268,11 +268,7 @@ class Transformer(Extractor):
                         logits = self._pair_logits(hidden[si].unsqueeze(0), [[c for _, c in cands]])
                         if logits is not None:
                             for (k, _), row in zip(cands, logits.numpy()):
-                                et = ents[k][2]
-                                best, best_s = None, row[0]
-                                for ri, role in enumerate(self.roles[1:], 1):
-                                    if role in vt.roles and et in vt.roles[role] and row[ri] > best_s:
-                                        best, best_s = role, row[ri]
+                                best = best_role(vt, ents[k][2], self.roles[1:], row[1:], row[0])
                                 if best:
                                     raw.arguments.append((best, k))
                     raw.count = count_of(doc.text, ents, raw) if vt.has_count else None
