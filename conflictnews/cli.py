@@ -518,7 +518,9 @@ def _register() -> None:
     """Commands whose code lives in the design's other top-level folders."""
     from conflictnews.baselines.cli import baseline, benchmark
     from conflictnews.eval.cli import compare, score
+    from conflictnews.labelstudio.cli import ls
 
+    main.add_command(ls)
     main.add_command(score)
     main.add_command(compare)
     main.add_command(baseline)
