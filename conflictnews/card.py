@@ -80,6 +80,26 @@ def stats_markdown(stats: dict[str, Any], by_split: dict[str, dict[str, Any]]) -
     return "\n".join(lines)
 
 
+def example_markdown(doc: dict[str, Any], n_entities: int = 4, n_events: int = 2) -> str:
+    """A real record, shortened: the first sentence's annotations of one redistributable document."""
+    import json
+
+    events = doc["events"][:n_events]
+    used = {a["entity"] for v in events for a in v["arguments"]}
+    entities = [e for e in doc["entities"] if e["id"] in used][:n_entities * 2] or doc["entities"][:n_entities]
+    cut = max([e["end"] for e in entities] + [v["trigger"]["end"] for v in events] + [0])
+    shown = {
+        "id": doc["id"], "schema_version": doc["schema_version"],
+        "meta": {k: doc["meta"][k] for k in ("source", "published", "licence", "provenance", "split", "event_key")},
+        "text": doc["text"][:cut] + " ...",
+        "entities": entities, "events": [{**v, "arguments": [a for a in v["arguments"] if a["entity"] in
+                                                             {e["id"] for e in entities}]} for v in events],
+    }
+    return (f"From `{doc['id']}` ({doc['meta'].get('style')} style), shortened: the text up to the last "
+            "annotation shown, and only the annotations shown.\n\n```json\n"
+            + json.dumps(shown, indent=1, ensure_ascii=False) + "\n```")
+
+
 _BLOCK = re.compile(r"(<!-- BEGIN generated:(?P<name>[\w-]+) -->)(?P<body>.*?)(<!-- END generated:(?P=name) -->)", re.S)
 
 

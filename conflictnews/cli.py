@@ -218,6 +218,12 @@ def card(check_only: bool, card_path: Path | None, leaderboard_path: Path) -> No
     docs = _load_or_exit()
     by_split = {s: corpus_stats([d for d in docs if d.meta.get("split") == s]) for s in ("train", "dev", "test")}
     sections = {"corpus-stats": stats_markdown(corpus_stats(docs), by_split)}
+    example = min((d for d in docs if d.meta.get("redistributable") and d.meta.get("split") == "train"),
+                  key=lambda d: (len(d.text), d.id), default=None)
+    if example is not None:
+        from conflictnews.card import example_markdown
+
+        sections["example"] = example_markdown(example.to_dict())
     da, db = _agreement_dirs()
     if da.is_dir() and db.is_dir() and any(db.glob("*.json")):
         from conflictnews.agreement import agreement_markdown, compute_agreement
