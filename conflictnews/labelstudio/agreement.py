@@ -262,30 +262,23 @@ def merge_documents(annotations: Mapping[str, Document], *, strategy: str = "maj
                 return values[n]
         return next(iter(values.values()))
 
-    # entities
+    def decide(table: dict[str, dict[tuple, Any]], kind: str) -> list[tuple]:
+        """The keys kept by the strategy; every key not shared by all annotators is a conflict."""
+        kept: list[tuple] = []
+        for key in sorted(set().union(*(set(x) for x in table.values()))):
+            have = [n for n in names if key in table[n]]
+            keep = key in table[base] if strategy == "base" else len(have) >= need
+            if len(have) != k:
+                conflicts.append(Conflict(doc_id, kind, _desc(key, text), {n: n in have for n in names},
+                                          "kept" if keep else "dropped"))
+            if keep:
+                kept.append(key)
+        return kept
+
     ents: dict[str, dict[tuple, Any]] = {n: {_ekey(e): e for e in annotations[n].entities} for n in names}
-    all_ekeys = sorted(set().union(*(set(x) for x in ents.values())))
-    kept_e: list[tuple] = []
-    for key in all_ekeys:
-        have = [n for n in names if key in ents[n]]
-        keep = key in ents[base] if strategy == "base" else len(have) >= need
-        if len(have) != k:
-            conflicts.append(Conflict(doc_id, "entity", _desc(key, text), {n: n in have for n in names},
-                                      "kept" if keep else "dropped"))
-        if keep:
-            kept_e.append(key)
-    # events
+    kept_e = decide(ents, "entity")
     evs: dict[str, dict[tuple, Any]] = {n: {_vkey(v): v for v in annotations[n].events} for n in names}
-    all_vkeys = sorted(set().union(*(set(x) for x in evs.values())))
-    kept_v: list[tuple] = []
-    for key in all_vkeys:
-        have = [n for n in names if key in evs[n]]
-        keep = key in evs[base] if strategy == "base" else len(have) >= need
-        if len(have) != k:
-            conflicts.append(Conflict(doc_id, "event", _desc(key, text), {n: n in have for n in names},
-                                      "kept" if keep else "dropped"))
-        if keep:
-            kept_v.append(key)
+    kept_v = decide(evs, "event")
 
     # order: as in the base (else the first annotator by name), then the others' items by offset
     def position(table: dict[str, dict[tuple, Any]]):
