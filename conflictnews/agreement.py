@@ -49,6 +49,21 @@ def _kappa(pairs: list[tuple[str, str]]) -> float:
     return float(cohen_kappa_score(a, b))
 
 
+def _compare(a: dict[tuple[int, int], str], b: dict[tuple[int, int], str], kind: str,
+             pairs: list[tuple[str, str]], dis: dict[str, Counter]) -> None:
+    """Collect the type pairs of spans both annotators marked, and count every disagreement."""
+    for key in (f"{kind} type", f"{kind} only in A", f"{kind} only in B"):
+        dis.setdefault(key, Counter())
+    for span in a.keys() & b.keys():
+        pairs.append((a[span], b[span]))
+        if a[span] != b[span]:
+            dis[f"{kind} type"][f"{a[span]} / {b[span]}"] += 1
+    for span in a.keys() - b.keys():
+        dis[f"{kind} only in A"][a[span]] += 1
+    for span in b.keys() - a.keys():
+        dis[f"{kind} only in B"][b[span]] += 1
+
+
 def compute_agreement(a_docs: Sequence[Document], b_docs: Sequence[Document], *, resamples: int = 1000,
                       seed: int = 0) -> Agreement:
     from conflictnews.eval.scorer import score_documents
@@ -70,32 +85,16 @@ def compute_agreement(a_docs: Sequence[Document], b_docs: Sequence[Document], *,
             lo_hi = ci.get(key) if hasattr(ci, "get") else None
             if lo_hi is not None:
                 intervals[name] = (float(lo_hi[0]), float(lo_hi[1]))
-    ent_pairs, trig_pairs = [], []
-    dis: dict[str, Counter] = {"entity type": Counter(), "trigger type": Counter(),
-                               "entity only in A": Counter(), "entity only in B": Counter(),
-                               "trigger only in A": Counter(), "trigger only in B": Counter()}
+    ent_pairs: list[tuple[str, str]] = []
+    trig_pairs: list[tuple[str, str]] = []
+    dis: dict[str, Counter] = {k: Counter() for k in ("entity type", "trigger type", "entity only in A",
+                                                      "entity only in B", "trigger only in A", "trigger only in B")}
     for d in common:
         b = b_by_id[d.id]
-        ea = {(e.start, e.end): e.type for e in d.entities}
-        eb = {(e.start, e.end): e.type for e in b.entities}
-        for span in ea.keys() & eb.keys():
-            ent_pairs.append((ea[span], eb[span]))
-            if ea[span] != eb[span]:
-                dis["entity type"][f"{ea[span]} / {eb[span]}"] += 1
-        for span in ea.keys() - eb.keys():
-            dis["entity only in A"][ea[span]] += 1
-        for span in eb.keys() - ea.keys():
-            dis["entity only in B"][eb[span]] += 1
-        ta = {(v.trigger.start, v.trigger.end): v.type for v in d.events}
-        tb = {(v.trigger.start, v.trigger.end): v.type for v in b.events}
-        for span in ta.keys() & tb.keys():
-            trig_pairs.append((ta[span], tb[span]))
-            if ta[span] != tb[span]:
-                dis["trigger type"][f"{ta[span]} / {tb[span]}"] += 1
-        for span in ta.keys() - tb.keys():
-            dis["trigger only in A"][ta[span]] += 1
-        for span in tb.keys() - ta.keys():
-            dis["trigger only in B"][tb[span]] += 1
+        _compare({(e.start, e.end): e.type for e in d.entities}, {(e.start, e.end): e.type for e in b.entities},
+                 "entity", ent_pairs, dis)
+        _compare({(v.trigger.start, v.trigger.end): v.type for v in d.events},
+                 {(v.trigger.start, v.trigger.end): v.type for v in b.events}, "trigger", trig_pairs, dis)
     return Agreement(
         documents=[d.id for d in common], figures=figures, intervals=intervals,
         kappa={"entity types (matched spans)": _kappa(ent_pairs), "event types (matched triggers)": _kappa(trig_pairs)},
